@@ -1,0 +1,3 @@
+"""ai-csam-law-tracker: build, check and publish the dataset."""
+
+__version__ = "0.1.0"
