@@ -43,6 +43,12 @@ def _serve(args) -> int:
     return serve.serve(args)
 
 
+def _summary(args) -> int:
+    from lawtracker import summary
+
+    return summary.run(args)
+
+
 def _schema(args) -> int:
     from lawtracker import schema
 
@@ -73,6 +79,11 @@ def main(argv=None):
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--no-build", action="store_true", help="serve the database as it is")
     p.set_defaults(func=_serve)
+
+    p = sub.add_parser("summary", help="coverage counts per conduct and status, from the data")
+    p.add_argument("--data", help="data directory (default: ./data)")
+    p.add_argument("--write", metavar="FILE", help="write to FILE (docs/coverage.md) instead of stdout")
+    p.set_defaults(func=_summary)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a data/laws file")
     p.set_defaults(func=_schema)

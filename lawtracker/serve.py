@@ -67,3 +67,25 @@ def serve(args) -> int:
 
     print(f"serving {db} on http://{args.host}:{args.port}/", file=sys.stderr)
     return cli.main(args=datasette_args(db, args.host, args.port), standalone_mode=False) or 0
+
+
+def app(db: Path):
+    """The same Datasette that `serve` runs, as an object (for tests and embedding)."""
+    from datasette.app import Datasette
+
+    root = paths.ROOT
+    meta = yaml.safe_load(metadata_for(Path(db)).read_text(encoding="utf-8"))
+    return Datasette(
+        immutables=[str(db)],
+        metadata=meta,
+        template_dir=str(root / "templates") if (root / "templates").is_dir() else None,
+        plugins_dir=str(root / "plugins") if (root / "plugins").is_dir() else None,
+        static_mounts=[("static", str(root / "static"))] if (root / "static").is_dir() else None,
+        settings={k: _setting(v) for k, v in SETTINGS.items()},
+    )
+
+
+def _setting(value: str):
+    if value in ("on", "off"):
+        return value == "on"
+    return int(value) if value.isdigit() else value
