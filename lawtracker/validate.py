@@ -44,6 +44,7 @@ class Checker:
         self.today = today or dt.date.today()
         self.problems: list[Problem] = []
         self.docs: dict[str, yamlio.Document] = {}
+        self.schema_errors: dict[str, set] = {}  # stem -> locations that failed the schema
 
     def add(self, doc, loc, message, severity="error"):
         self.problems.append(
@@ -62,8 +63,10 @@ class Checker:
             if not isinstance(doc.data, dict):
                 self.add(doc, (), "the file must be a mapping with a `jurisdiction` key")
                 continue
+            bad = self.schema_errors.setdefault(path.stem, set())
             for err in validator.iter_errors(doc.data):
                 self._schema_error(doc, err)
+                bad.add(tuple(err.absolute_path))
             self.docs[path.stem] = doc
 
     def _schema_error(self, doc, err):
@@ -86,21 +89,33 @@ class Checker:
         self.add(doc, loc, err.message)
 
     # -- semantic checks ----------------------------------------------------------------
+    def _items(self, stem, key):
+        """(index, item) for the items of `key` that passed the schema: semantic checks only
+        make sense on well-formed items, and the schema problem is already reported."""
+        bad = self.schema_errors.get(stem, set())
+        if (key,) in bad or () in bad and not isinstance(self.docs[stem].data.get(key, []), list):
+            return []
+        out = []
+        for i, item in enumerate(_list(self.docs[stem].data, key)):
+            if isinstance(item, dict) and not any(loc[:2] == (key, i) for loc in bad):
+                out.append((i, item))
+        return out
+
     def check_all(self):
         known = jurisdictions.known_ids(self.data_dir) | {"EU"}
         index = {}  # id -> (stem, kind)
         for stem, doc in self.docs.items():
             data = doc.data
             jid = data.get("jurisdiction")
-            if jid != stem:
+            if ("jurisdiction",) in self.schema_errors.get(stem, ()):
+                pass
+            elif jid != stem:
                 self.add(doc, ("jurisdiction",), f"must equal the file name ({stem!r})")
             if stem not in known:
                 self.add(doc, ("jurisdiction",), f"{stem!r} is not an ISO 3166 code, EU, or an id in data/jurisdictions.yml")
             for kind in ("instruments", "provisions", "bills"):
-                for i, item in enumerate(_list(data, kind)):
-                    iid = item.get("id") if isinstance(item, dict) else None
-                    if not isinstance(iid, str):
-                        continue
+                for i, item in self._items(stem, kind):
+                    iid = item.get("id")
                     if not iid.startswith(f"{stem}/"):
                         self.add(doc, (kind, i, "id"), f"must start with '{stem}/'")
                     if iid in index:
@@ -118,9 +133,7 @@ class Checker:
     def _check_doc(self, stem, doc, index):
         data = doc.data
         texts = {}
-        for i, p in enumerate(_list(data, "provisions")):
-            if not isinstance(p, dict):
-                continue
+        for i, p in self._items(stem, "provisions"):
             texts[p.get("id")] = p.get("text")
             if p.get("instrument") and not self._resolves(stem, p["instrument"], "instruments", index):
                 self.add(doc, ("provisions", i, "instrument"), f"no instrument {p['instrument']!r} in this file or its parent's")
@@ -128,9 +141,7 @@ class Checker:
                 self.add(doc, ("provisions", i, "id"), f"must start with its instrument id '{p['instrument']}/'")
             self._dates(doc, ("provisions", i), p, ("effective", "checked"))
             self._urls(doc, ("provisions", i), p)
-        for i, b in enumerate(_list(data, "bills")):
-            if not isinstance(b, dict):
-                continue
+        for i, b in self._items(stem, "bills"):
             self._dates(doc, ("bills", i), b, ("checked",))
             self._urls(doc, ("bills", i), b)
             for j, src in enumerate(b.get("sources") or []):
@@ -144,9 +155,8 @@ class Checker:
                     future_ok = ev.get("classification") == "in-force"
                     self._dates(doc, ("bills", i, "events", j), ev, ("date",), future_ok=future_ok)
         seen = {}
-        for i, a in enumerate(_list(data, "assessments")):
-            if isinstance(a, dict):
-                self._check_assessment(stem, doc, i, a, seen, index, texts)
+        for i, a in self._items(stem, "assessments"):
+            self._check_assessment(stem, doc, i, a, seen, index, texts)
         missing = [c for c in vocab.CONDUCTS if c not in seen]
         if missing and _list(data, "assessments"):
             self.add(doc, ("assessments",), f"conducts not yet assessed: {', '.join(missing)}", "warning")

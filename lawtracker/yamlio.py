@@ -60,6 +60,11 @@ def load(path) -> Document:
     except UnicodeDecodeError as exc:
         raise YamlError(path, 1, f"not UTF-8 text ({exc.reason})") from exc
     try:
+        # Anchors and aliases are refused: curated files never need them, and nested aliases
+        # ("billion laughs") would expand into an exponential walk in every consumer.
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise YamlError(path, event.start_mark.line + 1, "anchors and aliases (&x, *x) are not allowed")
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
