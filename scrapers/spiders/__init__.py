@@ -1,0 +1,1 @@
+"""One module per official source; the spider name equals the module name."""
