@@ -41,6 +41,9 @@ class Dataset:
     assessment_bills: list = field(default_factory=list)
     assessment_sources: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # crawled records that could not be joined
+    data_dir: Path | None = None  # where it came from (review queue, assessment history)
+    crawl_dir: Path | None = None
+    today: dt.date | None = None
 
 
 def _docs(data_dir: Path, today=None):
@@ -57,7 +60,7 @@ def _items(data, key):
 
 def collect(data_dir: Path, crawl_dir: Path, today=None) -> Dataset:
     docs = _docs(data_dir, today)
-    ds = Dataset()
+    ds = Dataset(data_dir=Path(data_dir), crawl_dir=Path(crawl_dir), today=today)
     summaries = {stem: d.get("summary") for stem, d in docs.items()}
     as_of = {
         stem: max((a["checked"] for a in _items(d, "assessments")), default=None)
@@ -277,8 +280,12 @@ def _lookup_tables(db):
 
 
 def _create(db, name, columns, rows, pk, fks=(), not_null=()):
+    """sqlite-utils writes the schema (keys, foreign keys); rows go in with one executemany,
+    which is several times faster than insert_all's per-row conversion and savepoints."""
     db[name].create(columns, pk=pk, foreign_keys=list(fks), not_null=set(not_null))
-    db[name].insert_all(rows)
+    cols = list(columns)
+    sql = f"insert into [{name}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' for _ in cols)})"
+    db.conn.executemany(sql, (tuple(row.get(c) for c in cols) for row in rows))
 
 
 def write(db: sqlite_utils.Database, ds: Dataset, info: dict):
@@ -358,6 +365,9 @@ def write(db: sqlite_utils.Database, ds: Dataset, info: dict):
     db["provisions"].enable_fts(["citation", "heading", "text", "text_en"], tokenize="porter", create_triggers=True)
     db["bills"].enable_fts(["identifier", "title", "summary"], tokenize="porter", create_triggers=True)
     _views(db)
+    from lawtracker import review  # classifier, review queue, assessment history (issue 5)
+
+    review.write_tables(db, ds)
     db["build_info"].insert_all([{"key": k, "value": str(v)} for k, v in info.items()], pk="key")
 
 
@@ -416,6 +426,14 @@ def _git_commit():
         return None
 
 
+def _fsync(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def build(db_path=None, data_dir=None, crawl_dir=None, today=None) -> dict:
     """Build the database atomically; return a summary of what was written."""
     data_dir = Path(data_dir or paths.data_dir())
@@ -441,12 +459,18 @@ def build(db_path=None, data_dir=None, crawl_dir=None, today=None) -> dict:
     os.close(fd)
     try:
         db = sqlite_utils.Database(tmp, recreate=True)
+        # No journal and no fsync while writing: the file is private until the rename below,
+        # and a crash simply leaves a temp file that the next build replaces.
+        db.execute("pragma journal_mode = off")
+        db.execute("pragma synchronous = off")
         with db.conn:
             write(db, ds, info)
         violations = list(db.query("pragma foreign_key_check"))
         if violations:
             raise RuntimeError(f"foreign key violations: {violations[:5]}")
+        db.execute("pragma journal_mode = delete")
         db.close()
+        _fsync(tmp)
         os.replace(tmp, db_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -56,6 +56,18 @@ def _schema(args) -> int:
     return 0
 
 
+def _classify(args) -> int:
+    from lawtracker import review
+
+    return review.run_classify(args)
+
+
+def _review(args) -> int:
+    from lawtracker import review
+
+    return review.run(args)
+
+
 def main(argv=None):
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="lawtracker", description=__doc__)
@@ -87,6 +99,24 @@ def main(argv=None):
 
     p = sub.add_parser("schema", help="print the JSON Schema of a data/laws file")
     p.set_defaults(func=_schema)
+
+    p = sub.add_parser("classify", help="propose conducts and scope from statute text; agreement report")
+    p.add_argument("--data", help="data directory (default: ./data)")
+    p.add_argument("--crawled", help="crawled store (default: data/crawled)")
+    p.add_argument("--text", metavar="FILE", help="classify the text in FILE ('-' = stdin) and print the findings as JSON")
+    p.add_argument("--lang", metavar="CODE", help="language of --text (ISO 639-1: en, de, fr, ...)")
+    p.add_argument("--report", action="store_true", help="precision/recall against the curated assessments")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    p.set_defaults(func=_classify)
+
+    p = sub.add_parser("review", help="list what needs a human decision, with reasons")
+    p.add_argument("--data", help="data directory (default: ./data)")
+    p.add_argument("--crawled", help="crawled store (default: data/crawled)")
+    p.add_argument("--max-age", type=int, metavar="DAYS",
+                   help="flag assessments checked longer ago than this (default 365, or $LAWTRACKER_REVIEW_MAX_AGE_DAYS)")
+    p.add_argument("--reason", action="append", help="only this reason (repeatable)")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    p.set_defaults(func=_review)
 
     try:
         from lawtracker import crawl
