@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from lawtracker import billstatus, crawled, jurisdictions, paths, text, validate, vocab
+from lawtracker import billstatus, crawled, jurisdictions, official, paths, text, validate, vocab
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,8 @@ def collect(data_dir: Path, crawl_dir: Path, today=None) -> Dataset:
         ds.provisions.append(
             _provision_row(jur, {"id": pid, "instrument": instrument if instrument in instrument_ids else None}, rec)
         )
+    for p in ds.provisions:
+        p["url_official"] = official.is_official(p["url"], data_dir)
     provision_text = {p["id"]: p for p in ds.provisions}
 
     _collect_bills(ds, docs, crawl_dir, known_jur, {p["id"] for p in ds.provisions})
@@ -304,7 +306,8 @@ def write(db: sqlite_utils.Database, ds: Dataset, info: dict):
     _create(
         db, "provisions",
         {"id": str, "instrument": str, "jurisdiction": str, "citation": str, "heading": str,
-         "url": str, "language": str, "text": str, "text_origin": str, "curated_text": str,
+         "url": str, "url_official": bool, "language": str, "text": str, "text_origin": str,
+         "curated_text": str,
          "excerpt": bool, "text_en": str, "effective": str, "source": str, "checked": str,
          "crawled_url": str, "crawled_retrieved": str, "crawled_sha256": str,
          "crawled_versions": int, "unapplied_effects": str, "spider": str},
@@ -374,7 +377,7 @@ def write(db: sqlite_utils.Database, ds: Dataset, info: dict):
 INDEXES = {
     "jurisdictions": [["kind"], ["parent"], ["un_member"], ["eu_member"]],
     "instruments": [["jurisdiction"]],
-    "provisions": [["jurisdiction"], ["instrument"], ["language"], ["text_origin"]],
+    "provisions": [["jurisdiction"], ["instrument"], ["language"], ["text_origin"], ["url_official"]],
     "bills": [["jurisdiction"], ["status"], ["latest_action_date"], ["candidate"], ["origin"]],
     "bill_events": [["date"], ["classification"]],
     "bill_provisions": [["provision"]],

@@ -9,6 +9,7 @@ Reasons, each with what to look at and how the item leaves the queue:
 | `provision_changed` | the spiders saw a new version of a provision's official text after its `checked` date | the provision (and the assessments citing it) are re-read and `checked` is updated |
 | `quote_unverified` | the build could not find an assessment's quote in the text of a cited provision | the quote (or the provision text) is corrected and the build verifies it |
 | `disagreement` | the classifier's reading of the cited texts differs from the curated status or scope | the assessment is corrected, or the curated reading is confirmed in `data/review.yml` |
+| `unofficial_url` | a provision relied on by a finding (not `unclear`) links a host that is not an official publisher (`data/official_hosts.yml`) | the provision's `url` is replaced by the official page (or the host is added to `data/official_hosts.yml` with a reason) |
 | `stale` | an assessment was last checked more than `max_age` days ago (default 365) | the sources are re-read and `checked` is updated |
 
 `data/review.yml` (optional) records decisions that the curated files cannot express:
@@ -43,6 +44,7 @@ REASONS = {
     "provision_changed": "Official text changed after it was checked",
     "quote_unverified": "Quote not found in the cited text",
     "disagreement": "Classifier and curated reading disagree",
+    "unofficial_url": "Finding relies on a provision without an official link",
     "stale": "Assessment not checked for a long time",
 }
 DEFAULT_MAX_AGE_DAYS = 365
@@ -261,7 +263,27 @@ def queue(ds, cells, *, today=None, max_age=None, crawl_dir=None, data_dir=None,
             subject_id=f"{c['jurisdiction']}/{c['conduct']}", url=a.get("official_url"),
             path=row_path("classifier_proposals", c["jurisdiction"], c["conduct"])))
 
-    # 6. assessments not checked for a long time
+    # 6. findings that rely on a provision without an official link
+    finding_cells = {}
+    for ap in ds.assessment_provisions:
+        a = assessments.get((ap["jurisdiction"], ap["conduct"]))
+        if a and a["status"] != "unclear":
+            finding_cells.setdefault(ap["provision"], []).append(f"{a['jurisdiction']}/{a['conduct']}")
+    for pid, cells_of in sorted(finding_cells.items()):
+        p = provisions.get(pid)
+        if p is None or p.get("url_official") is not False:
+            continue
+        items.append(_item(
+            "unofficial_url", pid, p.get("checked"),
+            f"{p['citation']} links {p['url']}, which is not an official publisher; relied on by "
+            f"{', '.join(cells_of)}",
+            f"Find the provision on the official legislation site and put that URL in "
+            f"data/laws/{p['jurisdiction']}.yml (keep the copy you read as `source`); if the host "
+            "is in fact official, add it to data/official_hosts.yml with a comment.",
+            jurisdiction=p["jurisdiction"], subject_type="provision", subject_id=pid,
+            url=p.get("url"), path=row_path("provisions", pid)))
+
+    # 7. assessments not checked for a long time
     cutoff = (today - dt.timedelta(days=max_age)).isoformat()
     for a in ds.assessments:
         if a.get("checked") and a["checked"] < cutoff:

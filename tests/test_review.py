@@ -122,3 +122,23 @@ def test_cli_review(data_dir, crawl_dir, capsys):
     assert cli.main(["review", "--data", str(data_dir), "--crawled", str(crawl_dir), "--json",
                      "--reason", "quote_unverified"]) == 0
     assert [it["id"] for it in json.loads(capsys.readouterr().out)] == ["quote_unverified:GB/possess"]
+
+
+def test_unofficial_url_enters_the_queue(tmp_path, data_dir, crawl_dir):
+    """A finding relying on a provision hosted off the official list is queued for review."""
+    from lawtracker import build as build_mod
+
+    path = data_dir / "laws" / "US-CA.yml"
+    path.write_text(path.read_text().replace(
+        "url: https://leginfo.legislature.ca.gov/faces/codes_displaySection.xhtml?sectionNum=311",
+        "url: https://law.example-copies.com/ca/penal/311", 1))
+    ds = build_mod.collect(data_dir, crawl_dir)
+    p = next(p for p in ds.provisions if p["id"] == "US-CA/penal-code/s311")
+    assert p["url_official"] is False
+    assert all(q["url_official"] for q in ds.provisions if q["id"].startswith("GB/ukpga-2099-1/s1"))
+    from lawtracker import review
+
+    items = [it for it in review.queue(ds, [], data_dir=data_dir, crawl_dir=crawl_dir)
+             if it["reason"] == "unofficial_url"]
+    assert [it["subject_id"] for it in items] == ["US-CA/penal-code/s311"]
+    assert "US-CA/possess" in items[0]["detail"] and "US-CA/distribute" in items[0]["detail"]
