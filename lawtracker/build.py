@@ -285,7 +285,12 @@ def _create(db, name, columns, rows, pk, fks=(), not_null=()):
     """sqlite-utils writes the schema (keys, foreign keys); rows go in with one executemany,
     which is several times faster than insert_all's per-row conversion and savepoints."""
     db[name].create(columns, pk=pk, foreign_keys=list(fks), not_null=set(not_null))
-    cols = list(columns)
+    insert_rows(db, name, rows)
+
+
+def insert_rows(db, name, rows):
+    """Insert dicts into an existing table in one executemany (missing keys become NULL)."""
+    cols = list(db[name].columns_dict)
     sql = f"insert into [{name}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' for _ in cols)})"
     db.conn.executemany(sql, (tuple(row.get(c) for c in cols) for row in rows))
 

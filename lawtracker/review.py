@@ -312,6 +312,7 @@ def queue(ds, cells, *, today=None, max_age=None, crawl_dir=None, data_dir=None,
 
 def write_tables(db, ds):
     """Called at the end of `build.write`: classifier, review queue and history tables."""
+    from lawtracker import build
     an = classify.analyse(ds.provisions, ds.bills, ds.assessments, ds.assessment_provisions)
     jur_of = {p["id"]: p["jurisdiction"] for p in ds.provisions} | {b["id"]: b["jurisdiction"] for b in ds.bills}
     texts, findings = [], []
@@ -329,20 +330,20 @@ def write_tables(db, ds):
         {"subject_type": str, "subject_id": str, "field": str, "jurisdiction": str, "language": str,
          "rules": str, "conducts": str, "features": str, "scope": str, "findings": int},
         pk=("subject_type", "subject_id", "field"))
-    db["classifications"].insert_all(texts)
+    build.insert_rows(db, "classifications", texts)
     db["classification_findings"].create(
         {"subject_type": str, "subject_id": str, "field": str, "position": int, "kind": str,
          "label": str, "phrase": str, "start": int, "end": int, "rule": str, "negated": bool,
          "cue": str, "target": str},
         pk=("subject_type", "subject_id", "field", "position"))
-    db["classification_findings"].insert_all(findings)
+    build.insert_rows(db, "classification_findings", findings)
     db["classifier_proposals"].create(
         {"jurisdiction": str, "conduct": str, "curated_status": str, "curated_scope": str,
          "proposed_status": str, "proposed_scope": str, "conduct_found": bool, "basis": str, "evaluated": bool,
          "disagreement": str, "provisions": str, "referenced": str, "languages": str,
          "evidence": str, "checked": str},
         pk=("jurisdiction", "conduct"), foreign_keys=[("jurisdiction", "jurisdictions", "id")])
-    db["classifier_proposals"].insert_all(an.cells)
+    build.insert_rows(db, "classifier_proposals", an.cells)
 
     items = queue(ds, an.cells, today=getattr(ds, "today", None), texts=an.texts,
                   crawl_dir=getattr(ds, "crawl_dir", None), data_dir=getattr(ds, "data_dir", None))
@@ -350,7 +351,7 @@ def write_tables(db, ds):
         {"id": str, "reason": str, "jurisdiction": str, "conduct": str, "subject_type": str,
          "subject_id": str, "since": str, "detail": str, "url": str, "path": str, "resolve": str},
         pk="id")
-    db["review_queue"].insert_all(items)
+    build.insert_rows(db, "review_queue", items)
 
     rows = history.collect(ds.data_dir) if getattr(ds, "data_dir", None) else []
     for r in rows:
@@ -360,7 +361,7 @@ def write_tables(db, ds):
          "to_status": str, "from_scope": str, "to_scope": str, "summary": str, "reason": str,
          "note": str, "checked": str, "commit": str},
         pk=("jurisdiction", "conduct", "commit"))
-    db["assessment_history"].insert_all(rows)
+    build.insert_rows(db, "assessment_history", rows)
     for table, cols in (("classification_findings", ["label"]), ("classifier_proposals", ["disagreement"]),
                         ("review_queue", ["reason"]), ("review_queue", ["jurisdiction"]),
                         ("assessment_history", ["date"]), ("classifications", ["jurisdiction"])):

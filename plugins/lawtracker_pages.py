@@ -946,3 +946,54 @@ def extra_template_vars(datasette):
 @hookimpl
 def extra_css_urls():
     return ["/static/lawtracker.css"]
+
+
+# -- security headers and read-only methods for every response (Datasette's own pages too) ---
+
+# Datasette's own pages (tables, rows, the SQL editor) carry inline scripts, so their CSP
+# allows inline script; everything else is as strict as on the tracker's pages. Output is
+# autoescaped on both.
+DATASETTE_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Datasette's debugging tools: no use on a public read-only site
+CLOSED_PATHS = {"/-/allow-debug", "/-/messages", "/-/permissions", "/-/create-token", "/-/logout"}
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def secured(scope, receive, send):
+            if scope.get("type") != "http":
+                return await app(scope, receive, send)
+            path = scope.get("path", "")
+            closed = path.rstrip("/") in CLOSED_PATHS
+            if scope.get("method", "GET").upper() not in READ_METHODS or closed:
+                status = 404 if closed else 405
+                headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD")]
+                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body",
+                            "body": b"Not found\n" if closed else b"This site is read-only.\n"})
+                return None
+
+            async def send_secured(message):
+                if message["type"] == "http.response.start":
+                    headers = list(message.get("headers") or [])
+                    have = {k.lower() for k, _ in headers}
+                    extra = dict(SECURITY_HEADERS)
+                    extra["content-security-policy"] = DATASETTE_CSP
+                    for k, v in extra.items():
+                        if k.encode() not in have:
+                            headers.append((k.encode(), v.encode()))
+                    message = dict(message, headers=headers)
+                await send(message)
+
+            return await app(scope, receive, send_secured)
+
+        return secured
+
+    return wrap

@@ -3,6 +3,8 @@ data/sources.yml registry, watermarks, API keys, and uniform error reporting for
 HTTP errors, malformed JSON/XML, empty responses and bot challenges."""
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 from pathlib import Path
@@ -73,12 +75,48 @@ def rebase(url: str, base: str | None) -> str:
     return urlunsplit((b.scheme, b.netloc, path, u.query, u.fragment))
 
 
+SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError)
+
+
+def guard_callback(fn):
+    """Wrap a parse_* callback: a document of an unexpected shape (a field of the wrong
+    type, say) becomes one logged, counted error for that response instead of an
+    exception; what the callback yielded before the problem is kept."""
+    if getattr(fn, "_lawtracker_guarded", False) or inspect.iscoroutinefunction(fn) \
+            or inspect.isasyncgenfunction(fn):
+        return fn
+
+    @functools.wraps(fn)
+    def wrapper(self, response, *args, **kwargs):
+        try:
+            out = fn(self, response, *args, **kwargs)
+            if out is None:
+                return
+            if inspect.isgenerator(out) or isinstance(out, (list, tuple)):
+                yield from out
+            else:  # a single request or item
+                yield out
+        except SHAPE_ERRORS as exc:
+            self.crawler.stats.inc_value("lawtracker/shape_errors")
+            self.report_error(f"unexpected data shape ({type(exc).__name__}: {str(exc)[:80]})",
+                              getattr(response, "url", "?"))
+
+    wrapper._lawtracker_guarded = True
+    return wrapper
+
+
 class LawSpider(scrapy.Spider):
     #: official hosts this spider talks to (checked against scrapers.hosts)
     official_domains: list[str] = []
     #: env var holding an API key, if the source needs one
     api_key_env: str | None = None
     api_key_help: str = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name, value in list(vars(cls).items()):
+            if name.startswith("parse_") and inspect.isfunction(value):
+                setattr(cls, name, guard_callback(value))
 
     def __init__(self, *args, base_url: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,7 +231,7 @@ class LawSpider(scrapy.Spider):
             return None
         try:
             return json.loads(response.text)
-        except (ValueError, AttributeError) as exc:
+        except (ValueError, AttributeError, RecursionError) as exc:  # RecursionError: absurd nesting
             self.report_error(f"malformed JSON ({exc.__class__.__name__}: {str(exc)[:80]})", response.url)
             return None
 

@@ -6,6 +6,7 @@ import email.utils
 import logging
 import time
 
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
@@ -37,6 +38,24 @@ class OfficialHostsMiddleware:
             logger.error("refused request to non-official host %s: %s", host, request.url)
             raise IgnoreRequest(f"host {host} is not on the official allow-list")
         return None
+
+
+class ReportingOffsiteMiddleware(OffsiteMiddleware):
+    """Scrapy's offsite filter, but a filtered request (typically a redirect to another
+    host) is a counted, logged error naming the URL it came from, not a silent DEBUG line:
+    otherwise a source that starts redirecting elsewhere would just stop being refreshed."""
+
+    def process_request(self, request, spider=None):
+        try:
+            return super().process_request(request)
+        except IgnoreRequest:
+            origin = (request.meta.get("redirect_urls") or [None])[0]
+            self.crawler.stats.inc_value("lawtracker/errors")
+            self.crawler.stats.inc_value("lawtracker/refused_host")
+            logger.error("refused request to non-official host %s: %s%s", host_of(request.url), request.url,
+                         f" (redirected from {origin})" if origin else "",
+                         extra={"spider": self.crawler.spider})
+            raise
 
 
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:

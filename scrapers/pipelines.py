@@ -43,14 +43,17 @@ class ValidatePipeline:
         raise DropItem(reason)
 
     def process_item(self, item):
-        if isinstance(item, ProvisionItem):
-            return self.provision(item)
-        if isinstance(item, BillItem):
-            return self.bill(item)
-        if isinstance(item, BillEventItem):
-            return self.event(item)
-        if isinstance(item, DocumentItem):
-            return self.document(item)
+        try:
+            if isinstance(item, ProvisionItem):
+                return self.provision(item)
+            if isinstance(item, BillItem):
+                return self.bill(item)
+            if isinstance(item, BillEventItem):
+                return self.event(item)
+            if isinstance(item, DocumentItem):
+                return self.document(item)
+        except (TypeError, AttributeError, ValueError) as exc:  # a field of the wrong type
+            self.drop(f"{type(item).__name__}: invalid field ({type(exc).__name__}: {str(exc)[:80]})")
         self.drop(f"unknown item type {type(item).__name__}")
 
     def provision(self, item: ProvisionItem):
@@ -165,6 +168,16 @@ class StorePipeline:
             logger.error("crawled store not written: %s", exc, extra={"spider": spider})
             stats.inc_value("lawtracker/store_errors")
             return
+        try:
+            self._merge_and_save(spider, store, stats)
+        except (TypeError, AttributeError, ValueError, KeyError) as exc:
+            # a held line of an unexpected shape: render() runs before any write, so
+            # nothing was written; the folder stays as it was
+            logger.error("crawled store not written: %s: held data of an unexpected shape (%s: %s)",
+                         store.dir, type(exc).__name__, str(exc)[:120], extra={"spider": spider})
+            stats.inc_value("lawtracker/store_errors")
+
+    def _merge_and_save(self, spider, store, stats):
         counts = {"new": 0, "changed": 0}
         bills = [i for i in self.items if isinstance(i, BillItem)]
         keep_bills = set(store.bills)

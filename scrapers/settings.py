@@ -49,6 +49,8 @@ RETRY_BACKOFF_MAX = 300.0
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapers.middlewares.OfficialHostsMiddleware": 40,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapers.middlewares.ReportingOffsiteMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
 }

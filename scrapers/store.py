@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from scrapers.items import (BILL_FIELDS, CHANGE_FIELDS, DOCUMENT_FIELDS, EVENT_FIELDS,
@@ -38,17 +39,21 @@ def _read_jsonl(path: Path) -> list[dict]:
     if not path.exists():
         return []
     rows = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as exc:
-                raise StoreError(f"{path}:{n}: not valid JSON ({exc})") from None
-            if not isinstance(row, dict):
-                raise StoreError(f"{path}:{n}: not a JSON object")
-            rows.append(row)
+    try:
+        # split on "\n" only: JSON strings may hold U+2028 and the like (ensure_ascii=False)
+        lines = path.read_bytes().decode("utf-8").split("\n")
+    except UnicodeDecodeError as exc:
+        raise StoreError(f"{path}: not UTF-8 ({exc})") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            raise StoreError(f"{path}:{n}: not valid JSON ({str(exc)[:120]})") from None
+        if not isinstance(row, dict):
+            raise StoreError(f"{path}:{n}: not a JSON object")
+        rows.append(row)
     return rows
 
 
@@ -112,6 +117,12 @@ class SpiderStore:
 
     # -- reading ---------------------------------------------------------------
     def load(self) -> "SpiderStore":
+        try:
+            return self._load()
+        except (TypeError, AttributeError) as exc:  # e.g. a list where an id string belongs
+            raise StoreError(f"{self.dir}: a line has a field of the wrong type ({exc})") from None
+
+    def _load(self) -> "SpiderStore":
         self.provisions = _read_jsonl(self.dir / "provisions.jsonl")
         self.bills = {r["id"]: r for r in _read_jsonl(self.dir / "bills.jsonl") if r.get("id")}
         self.events = {event_key(r): r for r in _read_jsonl(self.dir / "bill_events.jsonl")}
@@ -233,7 +244,15 @@ class SpiderStore:
         return out
 
     def save(self) -> list[str]:
-        """Write changed files; returns the names written."""
+        """Write changed files; returns the names written. Temp files left by a writer
+        that was killed mid-write (``.<name>.*.tmp``, untouched for 10 minutes, so a
+        concurrent writer's file is left alone) are removed first."""
+        for stale in self.dir.glob(".*.tmp") if self.dir.is_dir() else ():
+            try:
+                if time.time() - stale.stat().st_mtime > 600:
+                    stale.unlink()
+            except OSError:
+                pass
         written = []
         for name, data in self.render().items():
             if atomic_write(self.dir / name, data):
@@ -246,7 +265,7 @@ def load_state_file(path: Path) -> dict:
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise StoreError(f"{path}: not valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise StoreError(f"{path}: not a JSON object")

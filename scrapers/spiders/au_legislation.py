@@ -137,7 +137,11 @@ class AuLegislationSpider(LawSpider):
     def parse_text(self, response, entries, start, register_id):
         if self.is_challenge(response) or self.is_empty(response):
             return
-        doc = lxml_html.fromstring(response.body)
+        try:
+            doc = lxml_html.fromstring(response.body)
+        except Exception as exc:  # lxml raises ParserError on garbage ("Document is empty")
+            self.report_error(f"malformed HTML ({exc})", response.url)
+            return
         for e in entries:
             heading, text = section_from_html(doc, str(e["section"]))
             if not text:
