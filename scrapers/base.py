@@ -235,6 +235,18 @@ class LawSpider(scrapy.Spider):
             self.report_error(f"malformed JSON ({exc.__class__.__name__}: {str(exc)[:80]})", response.url)
             return None
 
+    def json_list(self, response, key):
+        """(document, list under `key`) of a JSON object response; (None, None) after logging
+        why when the body is not JSON or has no such list."""
+        data = self.json_or_none(response)
+        if data is None:
+            return None, None
+        items = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            self.report_error(f"unexpected JSON shape (no {key}[])", response.url)
+            return None, None
+        return data, items
+
     def xml_or_none(self, response):
         if self.is_challenge(response) or self.is_empty(response):
             return None

@@ -92,12 +92,8 @@ class AuLegislationSpider(LawSpider):
                                cb_kwargs={"title_id": title_id, "entries": entries})
 
     def parse_versions(self, response, title_id, entries):
-        data = self.json_or_none(response)
-        if data is None:
-            return
-        values = data.get("value") if isinstance(data, dict) else None
-        if not isinstance(values, list):
-            self.report_error("unexpected JSON shape (no value[])", response.url)
+        data, values = self.json_list(response, "value")
+        if values is None:
             return
         values = [v for v in values if v.get("registerId")]
         if not values:

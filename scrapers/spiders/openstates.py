@@ -128,12 +128,8 @@ class OpenStatesSpider(LawSpider):
                                               "page": 1})
 
     def parse_bills(self, response, key, state, query, since, page):
-        data = self.json_or_none(response)
-        if data is None:
-            return
-        results = data.get("results") if isinstance(data, dict) else None
-        if not isinstance(results, list):
-            self.report_error("unexpected JSON shape (no results[])", response.url)
+        data, results = self.json_list(response, "results")
+        if results is None:
             return
         if not results and page == 1:
             self.logger.info("%s: no bills for %s %s since %s", self.name, state, query, since)

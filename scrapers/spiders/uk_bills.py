@@ -175,12 +175,8 @@ class UkBillsSpider(LawSpider):
                            self.parse_publications, cb_kwargs={"bill": bill})
 
     def parse_publications(self, response, bill):
-        data = self.json_or_none(response)
-        if data is None:
-            return
-        pubs = data.get("publications") if isinstance(data, dict) else None
-        if not isinstance(pubs, list):
-            self.report_error("unexpected JSON shape (no publications[])", response.url)
+        data, pubs = self.json_list(response, "publications")
+        if pubs is None:
             return
         yield from publication_documents(pubs, bill.id)
 

@@ -237,12 +237,8 @@ class UsCongressSpider(LawSpider):
 
     # -- callbacks -----------------------------------------------------------------
     def parse_list(self, response, congress):
-        data = self.json_or_none(response)
-        if data is None:
-            return
-        bills = data.get("bills") if isinstance(data, dict) else None
-        if not isinstance(bills, list):
-            self.report_error("unexpected JSON shape (no bills[])", response.url)
+        data, bills = self.json_list(response, "bills")
+        if bills is None:
             return
         if not bills:
             self.logger.warning("%s: no bills updated in this window", self.name)
@@ -260,12 +256,8 @@ class UsCongressSpider(LawSpider):
                 self.state_updates["list_from"] = max(dates)[:10]
 
     def parse_govinfo_search(self, response, congress=None):
-        data = self.json_or_none(response)
-        if data is None:
-            return
-        results = data.get("results") if isinstance(data, dict) else None
-        if not isinstance(results, list):
-            self.report_error("unexpected JSON shape (no results[])", response.url)
+        data, results = self.json_list(response, "results")
+        if results is None:
             return
         for r in results:
             m = PACKAGE_RX.search(r.get("packageId") or "")
@@ -303,12 +295,8 @@ class UsCongressSpider(LawSpider):
                                    cb_kwargs={"bill": item})
 
     def parse_summaries(self, response, bill):
-        data = self.json_or_none(response)
-        if data is None:
-            return
-        summaries = data.get("summaries") if isinstance(data, dict) else None
-        if not isinstance(summaries, list):
-            self.report_error("unexpected JSON shape (no summaries[])", response.url)
+        data, summaries = self.json_list(response, "summaries")
+        if summaries is None:
             return
         if not summaries:
             return
@@ -317,12 +305,8 @@ class UsCongressSpider(LawSpider):
             yield replace(bill, summary=latest["text"])
 
     def parse_actions(self, response, bill_id, page_url, acc):
-        data = self.json_or_none(response)
-        if data is None:
-            return
-        actions = data.get("actions") if isinstance(data, dict) else None
-        if not isinstance(actions, list):
-            self.report_error("unexpected JSON shape (no actions[])", response.url)
+        data, actions = self.json_list(response, "actions")
+        if actions is None:
             return
         acc = acc + actions
         nxt = (data.get("pagination") or {}).get("next")
@@ -333,12 +317,8 @@ class UsCongressSpider(LawSpider):
         yield from congress_events(acc, bill_id, page_url)
 
     def parse_text(self, response, bill_id):
-        data = self.json_or_none(response)
-        if data is None:
-            return
-        versions = data.get("textVersions") if isinstance(data, dict) else None
-        if not isinstance(versions, list):
-            self.report_error("unexpected JSON shape (no textVersions[])", response.url)
+        data, versions = self.json_list(response, "textVersions")
+        if versions is None:
             return
         for v in versions:
             for f in v.get("formats") or []:

@@ -9,28 +9,10 @@ SCRAPER_TESTS = Path(__file__).resolve().parent.parent / "scrapers"
 if str(SCRAPER_TESTS) not in sys.path:
     sys.path.insert(0, str(SCRAPER_TESTS))
 
+from scraper_helpers import errors, harness  # noqa: E402,F401  (pytest fixtures)
+
 
 @pytest.fixture(autouse=True)
 def _fake_api_keys(monkeypatch):
     monkeypatch.setenv("CONGRESS_GOV_API_KEY", "K")
     monkeypatch.setenv("OPENSTATES_API_KEY", "K")
-
-
-@pytest.fixture
-def harness(tmp_path):
-    from scraper_helpers import Harness
-
-    return Harness(tmp_path)
-
-
-@pytest.fixture
-def errors(caplog):
-    """The ERROR log lines of the test (spider loggers included)."""
-    import logging
-
-    caplog.set_level(logging.INFO)
-
-    def get():
-        return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-
-    return get

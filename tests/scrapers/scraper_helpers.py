@@ -117,3 +117,21 @@ def requests_of(items):
     return [i for i in items if isinstance(i, Request)]
 
 
+
+
+# -- fixtures shared by tests/scrapers and tests/reliability (imported by both conftests) -------
+
+@pytest.fixture
+def harness(tmp_path):
+    return Harness(tmp_path)
+
+
+@pytest.fixture
+def errors(caplog):
+    """The ERROR log lines of the test (spider loggers included)."""
+    caplog.set_level(logging.INFO)
+
+    def get():
+        return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+    return get
