@@ -65,7 +65,7 @@ def _search_sql():
 
     meta = yaml.safe_load((ROOT / "metadata.yml").read_text())
     # The published canned query, with its :q parameter bound positionally.
-    return meta["databases"]["lawtracker"]["queries"]["search_statutes"]["sql"].replace(":q", "?")
+    return meta["databases"]["lawtracker"]["queries"]["search_statutes"]["sql"].replace("fts_query(:q)", "?").replace(":q", "?")
 
 
 SEARCH_SQL = _search_sql()

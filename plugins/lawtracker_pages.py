@@ -694,6 +694,19 @@ SEARCH_LIMIT = 300
 FTS_SYNTAX = re.compile(r'["*()^:]|\b(AND|OR|NOT|NEAR)\b')
 
 
+def fts_query(q):
+    """SQL function `fts_query(:q)` for the canned queries: plain words are quoted one by one
+    (so `computer-generated` is a search, not a syntax error); FTS5 syntax runs as typed."""
+    if q is None:
+        return None
+    return q if FTS_SYNTAX.search(q) else (escape_fts(q) or '""')
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("fts_query", 1, fts_query, deterministic=True)
+
+
 async def _fts(db, sql, q):
     """Plain words are quoted one by one (so "computer-generated" or "s.1" just work); a query
     using FTS5 syntax (quotes, OR, NOT, NEAR, prefix*) runs as typed, quoted if it is invalid."""
