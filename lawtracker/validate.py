@@ -252,14 +252,30 @@ def law_files(data_dir: Path) -> list[Path]:
     return sorted((Path(data_dir) / "laws").glob("*.yml"))
 
 
+def _check_groups(config, known) -> list:
+    """`coverage_groups`: every member a known jurisdiction id (YAML turns a bare `NO` into
+    false, which would silently drop Norway from the coverage report)."""
+    problems = []
+    groups = (config.data or {}).get("coverage_groups") or []
+    for i, group in enumerate(groups if isinstance(groups, list) else []):
+        for j, member in enumerate((group or {}).get("members") or []):
+            loc = ("coverage_groups", i, "members", j)
+            if not isinstance(member, str) or member not in known:
+                problems.append(Problem(_rel(config.path), config.line(loc), f"coverage_groups[{i}].members[{j}]",
+                                        f"{member!r} is not a jurisdiction id (quote ids YAML reads as booleans, e.g. \"NO\")"))
+    return problems
+
+
 def check(data_dir: Path, today: dt.date | None = None) -> Checker:
     """Validate every curated file under `data_dir`. Cross-references need them all."""
     checker = Checker(data_dir, today)
+    config_path = Path(data_dir) / "jurisdictions.yml"
     try:
-        jurisdictions.load_config(data_dir)
+        config = yamlio.load(config_path)
     except (yamlio.YamlError, OSError) as exc:
-        checker.problems.append(Problem(str(Path(data_dir) / "jurisdictions.yml"), getattr(exc, "line", 1), "yaml", str(exc)))
+        checker.problems.append(Problem(str(config_path), getattr(exc, "line", 1), "yaml", str(exc)))
         return checker
+    checker.problems += _check_groups(config, jurisdictions.known_ids(data_dir) | {"EU"})
     checker.load(law_files(data_dir))
     checker.check_all()
     checker.problems.sort()

@@ -15,3 +15,12 @@ def test_coverage_doc_is_generated_from_current_data():
     expected = summary.render(REPO / "data")
     actual = (REPO / "docs" / "coverage.md").read_text()
     assert actual == expected, "run: ./run.sh summary --write docs/coverage.md"
+
+
+def test_summary_reports_settled_jurisdictions_and_groups(data_dir):
+    config = data_dir / "jurisdictions.yml"
+    config.write_text(config.read_text() + "\ncoverage_groups:\n  - id: uk\n    name: United Kingdom\n"
+                      "    members: [GB-EAW, GB-SCT]\n")
+    text = summary.render(data_dir)
+    assert "settled** (all 6 conducts assessed, none `unclear`): 0" in text
+    assert "| United Kingdom | 2 | 0 | GB-EAW, GB-SCT |" in text

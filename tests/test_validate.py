@@ -116,3 +116,14 @@ def test_cli_check_exit_codes(data_dir, capsys):
     assert cli.main(["check", "--data", str(data_dir)]) == 1
     out = capsys.readouterr().out
     assert "GB.yml:43: assessments[0].status: 'banned' is not one of: criminalised, partial, pending" in out
+
+
+def test_coverage_group_members_must_be_known_ids(data_dir):
+    config = data_dir / "jurisdictions.yml"
+    config.write_text(config.read_text() + "\ncoverage_groups:\n  - id: g\n    name: G\n    members: [GB, NO, XX-NOPE]\n")
+    line = len(config.read_text().splitlines())
+    errors = [e for e in problems(data_dir) if "coverage_groups" in e]
+    assert [e.split("jurisdictions.yml:", 1)[1] for e in errors] == [
+        f"{line}: coverage_groups[0].members[1]: False is not a jurisdiction id (quote ids YAML reads as booleans, e.g. \"NO\")",
+        f"{line}: coverage_groups[0].members[2]: 'XX-NOPE' is not a jurisdiction id (quote ids YAML reads as booleans, e.g. \"NO\")",
+    ]
