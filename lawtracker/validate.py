@@ -194,6 +194,13 @@ class Checker:
             self.add(doc, loc + ("bills",), "a pending cell cites the bill or proposal")
         if status == "not_criminalised" and not a.get("note"):
             self.add(doc, loc + ("note",), "say what was checked: not_criminalised is a finding")
+        if (stem == "US" or stem.startswith("US-")) and status in ("criminalised", "partial") \
+                and conduct in MATERIAL_CONDUCTS and a.get("scope") in ("realistic", "any_depiction") \
+                and "Ashcroft" not in str(a.get("note") or ""):
+            # Methodology: a US offence reaching non-obscene virtual images is constitutionally
+            # disputed, and the cell must say so.
+            self.add(doc, loc + ("note",), "a US cell reaching non-obscene virtual images must note "
+                     "Ashcroft v. Free Speech Coalition, 535 U.S. 234 (2002)")
         if quote and a.get("provisions"):
             cited = [self._provision_text(ref, texts, index) for ref in a["provisions"]]
             if not any(text.contains_quote(t, quote) for t in cited if t):
