@@ -3,6 +3,7 @@
 Every problem names the file, the line and the field, so a reviewer can jump straight to it.
 """
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,6 +51,20 @@ class Checker:
         self.problems.append(
             Problem(_rel(doc.path), doc.line(loc), _field(loc), message, severity)
         )
+
+    @functools.cached_property
+    def known_ids(self) -> set:
+        return jurisdictions.known_ids(self.data_dir) | {"EU"}
+
+    def check_groups(self, config):
+        """`coverage_groups`: every member a known jurisdiction id (YAML turns a bare `NO` into
+        false, which would silently drop Norway from the coverage report)."""
+        groups = (config.data or {}).get("coverage_groups") or []
+        for i, group in enumerate(groups if isinstance(groups, list) else []):
+            for j, member in enumerate((group or {}).get("members") or []):
+                if not isinstance(member, str) or member not in self.known_ids:
+                    self.add(config, ("coverage_groups", i, "members", j),
+                             f"{member!r} is not a jurisdiction id (quote ids YAML reads as booleans, e.g. \"NO\")")
 
     # -- loading and schema -------------------------------------------------------------
     def load(self, paths):
@@ -102,7 +117,7 @@ class Checker:
         return out
 
     def check_all(self):
-        known = jurisdictions.known_ids(self.data_dir) | {"EU"}
+        known = self.known_ids
         index = {}  # id -> (stem, kind)
         for stem, doc in self.docs.items():
             data = doc.data
@@ -259,20 +274,6 @@ def law_files(data_dir: Path) -> list[Path]:
     return sorted((Path(data_dir) / "laws").glob("*.yml"))
 
 
-def _check_groups(config, known) -> list:
-    """`coverage_groups`: every member a known jurisdiction id (YAML turns a bare `NO` into
-    false, which would silently drop Norway from the coverage report)."""
-    problems = []
-    groups = (config.data or {}).get("coverage_groups") or []
-    for i, group in enumerate(groups if isinstance(groups, list) else []):
-        for j, member in enumerate((group or {}).get("members") or []):
-            loc = ("coverage_groups", i, "members", j)
-            if not isinstance(member, str) or member not in known:
-                problems.append(Problem(_rel(config.path), config.line(loc), f"coverage_groups[{i}].members[{j}]",
-                                        f"{member!r} is not a jurisdiction id (quote ids YAML reads as booleans, e.g. \"NO\")"))
-    return problems
-
-
 def check(data_dir: Path, today: dt.date | None = None) -> Checker:
     """Validate every curated file under `data_dir`. Cross-references need them all."""
     checker = Checker(data_dir, today)
@@ -282,7 +283,7 @@ def check(data_dir: Path, today: dt.date | None = None) -> Checker:
     except (yamlio.YamlError, OSError) as exc:
         checker.problems.append(Problem(str(config_path), getattr(exc, "line", 1), "yaml", str(exc)))
         return checker
-    checker.problems += _check_groups(config, jurisdictions.known_ids(data_dir) | {"EU"})
+    checker.check_groups(config)
     checker.load(law_files(data_dir))
     checker.check_all()
     checker.problems.sort()
