@@ -51,6 +51,10 @@ FEATURE_SCOPE = {
     "drawings": "any_depiction",               # weak: "picture, drawing, photograph" lists
     "obscenity": "obscene_only",
     "real_child_only": "real_child_only",
+    # Not a scope: it says the CSAM definition also reaches written or advocacy material (text
+    # that "advocates or counsels", "written material", "describes"), which makes a guide that
+    # contains such material CSAM, so `manuals` is `partial` (docs/methodology.md).
+    "written_material": None,
 }
 FEATURES = tuple(FEATURE_SCOPE)
 STRONG_ANY = {"nonexistent_person", "any_representation"}
@@ -370,6 +374,11 @@ def propose(results: list, conduct: str, referenced: list = ()) -> Proposal:
     if not (naming and bound == naming) and local_scope in ("any_depiction", "realistic") and \
             {f.label for _, f in local} & (STRONG_ANY | STRONG_REALISTIC):
         scope, feature_hits = local_scope, local
+    if conduct == "manuals" and not found:
+        written = [(sid, f) for sid, r in pooled for f in r.findings
+                   if f.kind == "feature" and f.label == "written_material" and not f.negated]
+        if written and _contexts_ok(contexts):
+            return Proposal(conduct, "partial", None, False, "definition", written[:3], True)
     if conduct in ("tools", "manuals"):
         status = "criminalised" if found else "not_criminalised"
         return Proposal(conduct, status, None, found, "offence" if found else "none", conduct_hits[:3], True)

@@ -224,3 +224,48 @@ def test_obscenity_binds_only_the_offence_that_states_it():
     # production: only § 1466A names it, and it requires obscenity
     p = propose([(k, texts[k]) for k in ("US/usc-18/s1466a", "US/usc-18/s2256")], "create")
     assert (p.status, p.scope) == ("partial", "obscene_only")
+
+
+# CA/criminal-code/s163.1 (1)(b) and (c)
+CA_163_1_B_C = (
+    "(b) any written material, visual representation or audio recording that advocates or counsels "
+    "sexual activity with a person under the age of eighteen years that would be an offence under this "
+    "Act;\n(c) any written material whose dominant characteristic is the description, for a sexual "
+    "purpose, of sexual activity with a person under the age of eighteen years that would be an offence "
+    "under this Act; or"
+)
+# MY/act-792/s4
+MY_792_S4 = (
+    "\u201cchild sexual abuse material\u201d means any representation in whole or in part, whether visual, "
+    "audio or written or the combination of visual, audio or written, by any means including but not "
+    "limited to electronic"
+)
+
+
+def test_definition_reaching_written_or_advocacy_material_makes_manuals_partial():
+    r = classify_text(CA_163_1_B_C, "en")
+    assert "written_material" in r.features
+    assert "manuals" not in r.conducts  # advocacy material in a CSAM definition is not a guide offence
+    p = propose([("CA/criminal-code/s163.1", r)], "manuals")
+    assert (p.status, p.basis) == ("partial", "definition")
+    assert any(f.phrase.startswith("advocates or counsels") for _, f in p.evidence)
+
+
+def test_written_representation_without_sexual_context_proposes_nothing():  # MY/act-792/s4 alone
+    r = classify_text(MY_792_S4, "en")
+    assert "written_material" in r.features
+    # "child sexual abuse material" names the child and the sexual material, so partial
+    assert propose([("MY/act-792/s4", r)], "manuals").status == "partial"
+    bare = classify_text("any representation, whether visual, audio or written", "en")
+    assert propose([("x", bare)], "manuals").status == "not_criminalised"  # no child, no sex: not CSAM
+
+
+def test_excluded_written_descriptions_do_not_count():  # US-VT/vsa-13/2827: tricky negative
+    r = classify_text(US_VT_2827, "en")
+    assert [f.negated for f in r.findings if f.label == "written_material"] == [True]
+    assert propose([("US-VT/vsa-13/2827", r)], "manuals").status == "not_criminalised"
+
+
+def test_targeted_guide_offence_stays_criminalised():  # GB/ukpga-2015-9/s69
+    p = propose([("GB/ukpga-2015-9/s69", classify_text(GB_SCA_S69, "en"))], "manuals")
+    assert p.status == "criminalised"

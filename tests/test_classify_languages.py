@@ -46,7 +46,14 @@ CASES = [
      "Sera puni d'un emprisonnement d'un mois à trois ans et d'une amende de 251 à 50.000 euros, "
      "quiconque aura sciemment détenu ou consulté des écrits, imprimés, images, photographies, films "
      "ou autres objets à caractère pornographique impliquant ou présentant des mineurs.",
-     {"possess", "access"}, {"drawings"}, "any_depiction", {"distribute"}),
+     {"possess", "access"}, {"drawings", "written_material"}, "any_depiction", {"distribute"}),
+    ("fr", "BE/code-penal/a177",  # a targeted offence: content promoting child sexual offences
+     "La production ou la diffusion de contenus dans le but de promouvoir, faciliter ou favoriser la "
+     "commission d'une infraction visée au présent chapitre au préjudice d'un mineur consiste à exposer, "
+     "offrir, vendre, louer, transmettre, fournir, diffuser, mettre à disposition, remettre, fabriquer ou "
+     "importer, par quelque moyen que ce soit, des contenus dans le but de promouvoir, faciliter ou "
+     "favoriser la commission d'une infraction visée au présent chapitre, au préjudice d'un mineur.",
+     {"manuals"}, set(), None, {"tools"}),
     ("es", "ES/codigo-penal/a189-1-d",
      "Imágenes realistas de un menor participando en una conducta sexualmente explícita o imágenes "
      "realistas de los órganos sexuales de un menor, con fines principalmente sexuales.",
