@@ -269,3 +269,40 @@ def test_excluded_written_descriptions_do_not_count():  # US-VT/vsa-13/2827: tri
 def test_targeted_guide_offence_stays_criminalised():  # GB/ukpga-2015-9/s69
     p = propose([("GB/ukpga-2015-9/s69", classify_text(GB_SCA_S69, "en"))], "manuals")
     assert p.status == "criminalised"
+
+
+# US-AK/as-11/s11.61.127 (a)
+US_AK_127_A = (
+    "(a) A person commits the crime of possession of child pornography if the person knowingly possesses "
+    "or knowingly accesses on a computer with intent to view any material that visually depicts conduct "
+    "described in AS 11.41.455(a) knowing that the production of the material involved the use of a child "
+    "under 18 years of age who engaged in the conduct or a depiction of a part of an actual child under 18 "
+    "years of age who, by manipulation, creation, or modification, appears to be engaged in the conduct"
+)
+# US-VA/code/18.2-374.1-1 (D)
+US_VA_374_1_1_D = (
+    "D. Any person who intentionally operates an Internet website for the purpose of facilitating the "
+    "payment for access to child pornography is guilty of a Class 4 felony."
+)
+# US-OR/ors/163.687 (1)(a)(A)(ii)
+US_OR_687_II = (
+    "(ii) Knowingly pays, exchanges or gives anything of value to obtain or view a visual recording of "
+    "sexually explicit conduct involving a child for the purpose of arousing or satisfying the sexual "
+    "desires of the person or another person; and"
+)
+
+
+def test_manipulated_image_of_an_actual_child_is_identifiable_not_real_only():
+    r = classify_text(US_AK_127_A, "en")
+    assert {"possess", "access"} <= r.conducts
+    assert r.scope == "identifiable_child"  # "an actual child" names whose image is manipulated
+
+
+def test_payment_for_access_is_not_an_access_offence():  # tricky negative
+    assert "access" not in classify_text(US_VA_374_1_1_D, "en").conducts
+
+
+def test_paying_or_exchanging_value_to_obtain_is_not_distribution():  # tricky negative
+    r = classify_text(US_OR_687_II, "en")
+    assert "distribute" not in r.conducts
+    assert "access" in r.conducts  # "to obtain or view"
