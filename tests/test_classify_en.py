@@ -306,3 +306,26 @@ def test_paying_or_exchanging_value_to_obtain_is_not_distribution():  # tricky n
     r = classify_text(US_OR_687_II, "en")
     assert "distribute" not in r.conducts
     assert "access" in r.conducts  # "to obtain or view"
+
+
+# LC/computer-misuse-act/s14 (1)(c)
+LC_14_C = (
+    "(c) have in his or her possession an indecent photograph or pseudo-photograph of a child, with a view "
+    "to such photograph being distributed or shown by himself or herself or any other person; or"
+)
+# GY/cybercrime-act-2018/s14
+GY_14 = (
+    "offers or makes available, distributes or transmits child pornography through a computer system;"
+)
+
+
+def test_with_a_view_to_is_a_purpose_not_viewing():  # tricky negative
+    r = classify_text(LC_14_C, "en")
+    assert "possess" in r.conducts
+    assert "access" not in r.conducts
+
+
+def test_makes_available_is_distribution_not_creation():  # tricky negative
+    r = classify_text(GY_14, "en")
+    assert "distribute" in r.conducts
+    assert "create" not in r.conducts

@@ -54,6 +54,18 @@ CASES = [
      "importer, par quelque moyen que ce soit, des contenus dans le but de promouvoir, faciliter ou "
      "favoriser la commission d'une infraction visée au présent chapitre, au préjudice d'un mineur.",
      {"manuals"}, set(), None, {"tools"}),
+    ("es", "AR/codigo-penal/a128",  # giving minors access to pornography is not accessing CSAM
+     "Será reprimido con prisión de un (1) mes a tres (3) años el que facilitare el acceso a espectáculos "
+     "pornográficos o suministrare material pornográfico a menores de catorce (14) años.",
+     set(), set(), None, {"access"}),
+    ("es", "PE/codigo-penal/a129-m",
+     "El que posee, promueve, fabrica, distribuye, exhibe, ofrece, comercializa, publicita, publica, "
+     "importa, exporta o manipula por cualquier medio objetos, libros, escritos, imágenes, videos o audios, "
+     "o utiliza tecnologías basadas en inteligencia artificial, incluidas las falsificaciones profundas "
+     "(‘deepfakes’) o cualquier contenido multimedia generado por inteligencia artificial, con fines "
+     "relacionados con la pornografía infantil o realiza espectáculos en vivo de carácter sexual, en los "
+     "cuales participen menores de dieciocho años de edad,",
+     {"possess", "create", "distribute"}, {"written_material", "artificial_intelligence"}, "realistic", {"access"}),
     ("es", "ES/codigo-penal/a189-1-d",
      "Imágenes realistas de un menor participando en una conducta sexualmente explícita o imágenes "
      "realistas de los órganos sexuales de un menor, con fines principalmente sexuales.",
