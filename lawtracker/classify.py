@@ -351,6 +351,7 @@ def propose(results: list, conduct: str, referenced: list = ()) -> Proposal:
     found = bool(conduct_hits) and (conduct not in NEEDS_CONTEXT or _contexts_ok(contexts))
     feature_hits = [(sid, f) for sid, r in pooled for f in r.findings
                     if f.kind == "feature" and not f.negated]
+    written = [(sid, f) for sid, f in feature_hits if f.label == "written_material"]
     # An obscenity element binds the offence that states it, not every offence in the cell's
     # texts: 18 U.S.C. § 1466A reaches drawings only if obscene, while § 2252A, cited beside
     # it, reaches "indistinguishable" images without that condition. So when some text names
@@ -374,11 +375,8 @@ def propose(results: list, conduct: str, referenced: list = ()) -> Proposal:
     if not (naming and bound == naming) and local_scope in ("any_depiction", "realistic") and \
             {f.label for _, f in local} & (STRONG_ANY | STRONG_REALISTIC):
         scope, feature_hits = local_scope, local
-    if conduct == "manuals" and not found:
-        written = [(sid, f) for sid, r in pooled for f in r.findings
-                   if f.kind == "feature" and f.label == "written_material" and not f.negated]
-        if written and _contexts_ok(contexts):
-            return Proposal(conduct, "partial", None, False, "definition", written[:3], True)
+    if conduct == "manuals" and not found and written and _contexts_ok(contexts):
+        return Proposal(conduct, "partial", None, False, "definition", written[:3], True)
     if conduct in ("tools", "manuals"):
         status = "criminalised" if found else "not_criminalised"
         return Proposal(conduct, status, None, found, "offence" if found else "none", conduct_hits[:3], True)
@@ -397,7 +395,7 @@ def propose(results: list, conduct: str, referenced: list = ()) -> Proposal:
         status = "not_criminalised"
     else:
         status = "unclear"  # the conduct is reached, but nothing says what material
-    support = [(sid, f) for sid, f in feature_hits if FEATURE_SCOPE[f.label] == scope]
+    support = [(sid, f) for sid, f in feature_hits if scope and FEATURE_SCOPE[f.label] == scope]
     return Proposal(conduct, status, scope, found, basis, conduct_hits[:2] + support[:4], True)
 
 
