@@ -62,6 +62,11 @@ STRONG_REALISTIC = {"artificial_intelligence", "indistinguishable", "pseudo_phot
                     "realistic", "appears_minor"}
 IDENTIFIABLE = {"digitally_altered", "identifiable_child"}
 CONTEXTS = ("minor", "sexual")
+# A *limit* says an offence reaches its conduct only in some forms: "en vue de sa diffusion"
+# (production only for dissemination), "consulter habituellement" (only habitual viewing). It
+# binds the conduct named in its own sentence. A *lift* in the same text removes the limit for
+# that conduct ("même s'ils n'ont pas été commis en vue de la diffusion", images of a minor
+# under 15).
 # Conducts that are about CSAM itself need both contexts in the text (or the cited texts
 # together); tools and manuals carry their own subject in the phrase that matches them.
 NEEDS_CONTEXT = {"create", "possess", "distribute", "access"}
@@ -69,7 +74,7 @@ NEEDS_CONTEXT = {"create", "possess", "distribute", "access"}
 
 @dataclass
 class Finding:
-    kind: str            # conduct | feature | context | crossref
+    kind: str            # conduct | feature | context | crossref | limit | lift
     label: str           # e.g. possess, computer_generated, minor, crossref
     phrase: str          # the matched text, exactly as in the input
     start: int           # character offsets into the input text (text[start:end] == phrase)
@@ -206,10 +211,13 @@ def ruleset_from_spec(spec: dict, lang: str) -> RuleSet:
     flags = 0  # IGNORECASE | UNICODE | VERSION1 are always on (see _compile)
     rules = []
     sections = (("conduct", spec.get("conducts") or {}), ("feature", spec.get("features") or {}),
-                ("context", spec.get("context") or {}))
+                ("context", spec.get("context") or {}), ("limit", spec.get("limits") or {}),
+                ("lift", spec.get("lifts") or {}))
+    known_labels = {"conduct": CONDUCTS, "feature": FEATURES, "context": CONTEXTS,
+                    "limit": CONDUCTS, "lift": CONDUCTS}
     for kind, section in sections:
         for label, entries in section.items():
-            known = {"conduct": CONDUCTS, "feature": FEATURES, "context": CONTEXTS}[kind]
+            known = known_labels[kind]
             if label not in known:
                 raise ValueError(f"rules/{lang}.yml: unknown {kind} {label!r}")
             for n, entry in enumerate(entries or [], 1):
@@ -218,7 +226,7 @@ def ruleset_from_spec(spec: dict, lang: str) -> RuleSet:
                 rules.append(Rule(
                     id=f"{lang}.{kind}.{label}.{n}", kind=kind, label=label,
                     pattern=_compile(entry["pattern"], flags),
-                    negatable=entry.get("negatable", kind != "context"),
+                    negatable=entry.get("negatable", kind in ("conduct", "feature")),
                 ))
     for n, entry in enumerate(spec.get("crossrefs") or [], 1):
         if isinstance(entry, str):
@@ -310,7 +318,8 @@ class Proposal:
         if self.basis == "definition":
             out.append("(cited texts are definitions: no conduct named; status from what the definition reaches)")
         for sid, f in self.evidence[:limit]:
-            out.append(f"{sid} [{f.start}:{f.end}] {f.label}: \u201c{f.phrase}\u201d")
+            label = f"{f.kind} ({f.label})" if f.kind in ("limit", "lift") else f.label
+            out.append(f"{sid} [{f.start}:{f.end}] {label}: \u201c{f.phrase}\u201d")
         return "; ".join(out)
 
 
@@ -351,6 +360,13 @@ def propose(results: list, conduct: str, referenced: list = ()) -> Proposal:
     found = bool(conduct_hits) and (conduct not in NEEDS_CONTEXT or _contexts_ok(contexts))
     feature_hits = [(sid, f) for sid, r in pooled for f in r.findings
                     if f.kind == "feature" and not f.negated]
+    # A text naming the conduct that says itself what material it reaches is not read with
+    # the features of a separate offence cited beside it (see _other_offence).
+    naming_texts = {sid for sid, _ in conduct_hits}
+    if conduct in NEEDS_CONTEXT and any(sid in naming_texts for sid, _ in feature_hits):
+        cited = dict(results)
+        feature_hits = [(sid, f) for sid, f in feature_hits
+                        if not (sid in cited and _other_offence(cited[sid], f, conduct))]
     written = [(sid, f) for sid, f in feature_hits if f.label == "written_material"]
     # An obscenity element binds the offence that states it, not every offence in the cell's
     # texts: 18 U.S.C. § 1466A reaches drawings only if obscene, while § 2252A, cited beside
@@ -387,8 +403,9 @@ def propose(results: list, conduct: str, referenced: list = ()) -> Proposal:
         basis = "definition"
     else:
         return Proposal(conduct, "not_criminalised", None, False, "none", [], True)
+    limits = _limits(results, conduct_hits, conduct) if found else []
     if scope in ("any_depiction", "realistic"):
-        status = "criminalised"
+        status = "partial" if limits else "criminalised"
     elif scope in ("identifiable_child", "obscene_only"):
         status = "partial"
     elif scope == "real_child_only":
@@ -396,7 +413,37 @@ def propose(results: list, conduct: str, referenced: list = ()) -> Proposal:
     else:
         status = "unclear"  # the conduct is reached, but nothing says what material
     support = [(sid, f) for sid, f in feature_hits if scope and FEATURE_SCOPE[f.label] == scope]
-    return Proposal(conduct, status, scope, found, basis, conduct_hits[:2] + support[:4], True)
+    return Proposal(conduct, status, scope, found, basis,
+                    conduct_hits[:2] + limits[:1] + support[:4], True)
+
+
+def _other_offence(result, feature, conduct) -> bool:
+    """Whether `feature` describes a separate offence of a cited text that does not name
+    `conduct`: it lies in a sentence of that text naming another conduct. Poland's § 202 § 4b
+    (produced or processed images; producing, possessing ...) says nothing of the access
+    offence of § 4a cited beside it. Features in sentences naming no conduct (definitions) are
+    kept."""
+    hits = [f for f in result.findings if f.kind == "conduct" and not f.negated]
+    if not hits or any(f.label == conduct for f in hits):
+        return False
+    return any(_same_sentence(result, feature, f) for f in hits)
+
+
+def _limits(results, conduct_hits, conduct) -> list:
+    """The limit findings when *every* text naming `conduct` reaches it only in limited forms
+    (see the comment on limits at the top); empty when any naming of the conduct is unlimited."""
+    texts = dict(results)
+    found = []
+    for sid, hit in conduct_hits:
+        r = texts[sid]
+        if any(f.kind == "lift" and f.label == conduct for f in r.findings):
+            return []
+        bound = [f for f in r.findings
+                 if f.kind == "limit" and f.label == conduct and _same_sentence(r, f, hit)]
+        if not bound:
+            return []
+        found.append((sid, bound[0]))
+    return found
 
 
 def main_text(path: str, lang: str) -> str:

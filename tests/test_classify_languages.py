@@ -149,7 +149,7 @@ CASES = [
      "a) produserer fremstilling av seksuelle overgrep mot barn eller fremstilling som seksualiserer barn,\n"
      "b) utgir, tilbyr, selger, overlater til en annen, gjør tilgjengelig eller på annen måte søker å utbre "
      "fremstillinger som nevnt i bokstav a,",
-     {"create", "distribute"}, {"drawings"}, "any_depiction", {"possess"}),
+     {"create", "distribute"}, {"any_representation"}, "any_depiction", {"possess"}),
     ("ja", "JP/act-1999-52/a2",  # a definition: no conduct, nothing synthetic
      "この法律において「児童」とは、18歳に満たない者をいう。",
      set(), set(), None, {"create", "possess", "distribute"}),
