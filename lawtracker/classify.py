@@ -13,9 +13,10 @@ downloaded at run time.
 Two steps:
 
 1. `classify_text(text, lang)` -> `Result`: findings of kind `conduct`, `feature`, `context`
-   (mentions of a child/minor and of sexual material) and `crossref` ("as defined in section
-   X"). A conduct or feature preceded, within the same clause, by a negation cue of the rule set
-   ("does not apply to", "other than", ...) is kept but marked `negated` and does not count.
+   (mentions of a child/minor and of sexual material), `crossref` ("as defined in section
+   X"), `limit` and `lift` (see LIMITS below). A conduct or feature preceded, within the same
+   clause, by a negation cue of the rule set ("does not apply to", "other than", ...) is kept
+   but marked `negated` and does not count.
 2. `propose(results, conduct)` -> `Proposal`: the status and scope the findings of the cited
    texts support for one cell of the matrix, with the phrases that support it.
 """
@@ -62,11 +63,11 @@ STRONG_REALISTIC = {"artificial_intelligence", "indistinguishable", "pseudo_phot
                     "realistic", "appears_minor"}
 IDENTIFIABLE = {"digitally_altered", "identifiable_child"}
 CONTEXTS = ("minor", "sexual")
-# A *limit* says an offence reaches its conduct only in some forms: "en vue de sa diffusion"
-# (production only for dissemination), "consulter habituellement" (only habitual viewing). It
-# binds the conduct named in its own sentence. A *lift* in the same text removes the limit for
-# that conduct ("même s'ils n'ont pas été commis en vue de la diffusion", images of a minor
-# under 15).
+# LIMITS. A *limit* says an offence reaches its conduct only in some forms: "en vue de sa
+# diffusion" (production only for dissemination), "consulter habituellement" (only habitual
+# viewing). It binds the conduct named in its own sentence. A *lift* in the same text removes
+# the limit for that conduct ("même s'ils n'ont pas été commis en vue de la diffusion", images
+# of a minor under 15).
 # Conducts that are about CSAM itself need both contexts in the text (or the cited texts
 # together); tools and manuals carry their own subject in the phrase that matches them.
 NEEDS_CONTEXT = {"create", "possess", "distribute", "access"}
@@ -431,7 +432,7 @@ def _other_offence(result, feature, conduct) -> bool:
 
 def _limits(results, conduct_hits, conduct) -> list:
     """The limit findings when *every* text naming `conduct` reaches it only in limited forms
-    (see the comment on limits at the top); empty when any naming of the conduct is unlimited."""
+    (see LIMITS at the top); empty when any naming of the conduct is unlimited."""
     texts = dict(results)
     found = []
     for sid, hit in conduct_hits:
