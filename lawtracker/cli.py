@@ -2,6 +2,7 @@
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -128,7 +129,13 @@ def main(argv=None):
         p.set_defaults(func=crawl.run)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        # `lawtracker review | head`: the reader left; say nothing more (Python docs, "Note on
+        # SIGPIPE"): point stdout at devnull so the interpreter's final flush cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -329,3 +329,13 @@ def test_makes_available_is_distribution_not_creation():  # tricky negative
     r = classify_text(GY_14, "en")
     assert "distribute" in r.conducts
     assert "create" not in r.conducts
+
+
+def test_real_or_simulated_activity_says_nothing_of_the_child():  # tricky negative
+    # ZW/criminal-law-code/s165a (1): "real or simulated" qualifies the activity, not the child
+    text = ("a person made to appear as a child or realistic material representing a child , engaged in "
+            "real or simulated explicit sexual activity")
+    assert "nonexistent_person" not in classify_text(text, "en").features
+    # ZM/cyber-crimes-act-2025/s2: here it qualifies the material itself
+    text = "“child pornography” means a material whether real or simulated, that depicts a presentation"
+    assert "nonexistent_person" in classify_text(text, "en").features

@@ -130,3 +130,18 @@ def test_separate_offence_does_not_lend_its_material_to_the_cited_offence():
 def test_norwegian_fremstilling_reaches_any_depiction():
     p = one("NO/straffeloven/s311", NO_311, "no", "create")
     assert (p.status, p.scope) == ("criminalised", "any_depiction")
+
+
+def test_facilitating_access_is_supply_not_access():  # tricky negative
+    text = ("(1) A person shall not— (a) publish child pornography , through a computer system ; or (b) make "
+            "available or facilitate the access of child pornography through a computer system .")
+    r = classify_text(text, "en")  # TZ/cybercrimes-act-2015/s13
+    assert "access" not in r.conducts and "distribute" in r.conducts
+
+
+def test_viewing_only_on_premises_is_a_limited_access():
+    # UG/anti-pornography-act-2014/s2, definition of "procure"
+    text = ("“ procure ” means to purchase or obtain or import or being found in possession or custody of, or "
+            "being found viewing in a premise, any matter prohibited by this Act")
+    r = classify_text(text, "en")
+    assert [f.label for f in r.findings if f.kind == "limit"] == ["access"]
