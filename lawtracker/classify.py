@@ -359,22 +359,21 @@ def propose(results: list, conduct: str, referenced: list = ()) -> Proposal:
     conduct_hits = [(sid, f) for sid, r in results for f in r.findings
                     if f.kind == "conduct" and f.label == conduct and not f.negated]
     found = bool(conduct_hits) and (conduct not in NEEDS_CONTEXT or _contexts_ok(contexts))
+    texts = dict(results)
+    naming = {sid for sid, _ in conduct_hits}
     feature_hits = [(sid, f) for sid, r in pooled for f in r.findings
                     if f.kind == "feature" and not f.negated]
     # A text naming the conduct that says itself what material it reaches is not read with
     # the features of a separate offence cited beside it (see _other_offence).
-    naming_texts = {sid for sid, _ in conduct_hits}
-    if conduct in NEEDS_CONTEXT and any(sid in naming_texts for sid, _ in feature_hits):
-        cited = dict(results)
+    if conduct in NEEDS_CONTEXT and any(sid in naming for sid, _ in feature_hits):
         feature_hits = [(sid, f) for sid, f in feature_hits
-                        if not (sid in cited and _other_offence(cited[sid], f, conduct))]
+                        if not (sid in texts and _other_offence(texts[sid], f, conduct))]
     written = [(sid, f) for sid, f in feature_hits if f.label == "written_material"]
     # An obscenity element binds the offence that states it, not every offence in the cell's
     # texts: 18 U.S.C. § 1466A reaches drawings only if obscene, while § 2252A, cited beside
     # it, reaches "indistinguishable" images without that condition. So when some text names
     # the conduct without an obscenity element, the obscenity-bound texts that name it are
     # set aside; when every such text is obscenity-bound, the scope is obscene_only.
-    naming = {sid for sid, _ in conduct_hits}
     bound = {sid for sid, r in results if sid in naming and _obscenity_bound(r)}
     if naming and bound == naming:
         feature_hits = [(sid, f) for sid, f in feature_hits
@@ -385,7 +384,6 @@ def propose(results: list, conduct: str, referenced: list = ()) -> Proposal:
     # What the offence reaches is best read in the sentence that names the conduct (§ 184b
     # StGB: possession reaches "wirklichkeitsnahe" content, distribution any content); only
     # when that sentence says nothing is the whole of the cited texts used.
-    texts = dict(results)
     local = [(sid, f) for sid, f in feature_hits if sid in texts and any(
         s == sid and _same_sentence(texts[sid], f, c) for s, c in conduct_hits)]
     local_scope = derive_scope({f.label for _, f in local})
@@ -404,7 +402,7 @@ def propose(results: list, conduct: str, referenced: list = ()) -> Proposal:
         basis = "definition"
     else:
         return Proposal(conduct, "not_criminalised", None, False, "none", [], True)
-    limits = _limits(results, conduct_hits, conduct) if found else []
+    limits = _limits(texts, conduct_hits, conduct) if found else []
     if scope in ("any_depiction", "realistic"):
         status = "partial" if limits else "criminalised"
     elif scope in ("identifiable_child", "obscene_only"):
@@ -430,10 +428,10 @@ def _other_offence(result, feature, conduct) -> bool:
     return any(_same_sentence(result, feature, f) for f in hits)
 
 
-def _limits(results, conduct_hits, conduct) -> list:
+def _limits(texts, conduct_hits, conduct) -> list:
     """The limit findings when *every* text naming `conduct` reaches it only in limited forms
-    (see LIMITS at the top); empty when any naming of the conduct is unlimited."""
-    texts = dict(results)
+    (see LIMITS at the top); empty when any naming of the conduct is unlimited. `texts` maps
+    each cited text's id to its Result."""
     found = []
     for sid, hit in conduct_hits:
         r = texts[sid]
